@@ -1,0 +1,189 @@
+"""`python -m geo validate`: schema, references, date sanity, sources and topology.
+
+Topology is checked on every date where anything changes: no two features valid at once may
+overlap by more than 1 km², and the features of each day must cover the covered region with no
+gap over 1 km². Because a feature that stays valid from one interval to the next is the same
+shape, each day only its *new* features need pairing against the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.strtree import STRtree
+
+from .build import MANIFEST_FILE, input_hashes
+from .compose import Composer, Feature, compose
+from .loading import DATA_DIR, Problem, load_data
+from .model import ATLAS_END, ATLAS_START, AtlasData, SourceRef
+from .shapes import ShapeError
+
+TOLERANCE_KM2 = 1.0
+EQUAL_AREA = "EPSG:8857"
+
+
+def _check_refs(data: AtlasData) -> list[Problem]:
+    out: list[Problem] = []
+
+    def src(refs: tuple[SourceRef, ...], file: str, feat: str, fld: str) -> None:
+        for s in refs:
+            if s.id not in data.sources:
+                out.append(Problem(file, feat, fld, f"unknown source id {s.id!r} (add it to data/sources/)"))
+
+    def pol(pid: str | None, file: str, feat: str, fld: str) -> None:
+        if pid and pid not in data.polities:
+            out.append(Problem(file, feat, fld, f"unknown polity {pid!r} (see data/polities.yaml)"))
+
+    for r in data.regions.values():
+        src(r.sources, r.file, r.id, "sources")
+    for u in data.units.values():
+        tl = sorted(u.timeline, key=lambda p: p.valid_from)
+        if tl and tl[0].valid_from != ATLAS_START:
+            out.append(Problem(u.file, u.id, "timeline", f"starts {tl[0].valid_from}, not {ATLAS_START}"))
+        if tl and tl[-1].valid_to != ATLAS_END:
+            out.append(Problem(u.file, u.id, "timeline", f"ends {tl[-1].valid_to}, not {ATLAS_END} (to is exclusive)"))
+        for a, b in zip(tl, tl[1:]):
+            if a.valid_to != b.valid_from:
+                kind = "gap" if a.valid_to < b.valid_from else "overlap"
+                out.append(
+                    Problem(u.file, u.id, "timeline", f"{kind} between the period ending {a.valid_to} and the one from {b.valid_from}")
+                )
+        for i, p in enumerate(u.timeline):
+            fld = f"timeline[{i}]"
+            pol(p.controller, u.file, u.id, f"{fld}.controller")
+            pol(p.sovereign, u.file, u.id, f"{fld}.sovereign")
+            src(p.sources, u.file, u.id, f"{fld}.sources")
+            if p.controller == "germany" and p.valid_to > dt.date(1945, 6, 5):
+                out.append(
+                    Problem(u.file, u.id, f"{fld}.controller", "Germany governed nothing after the Berlin Declaration of 1945-06-05")
+                )
+        for rule, fld in ((u.liberated, "liberated"), (u.liberated_west, "liberated_west")):
+            if rule:
+                pol(rule.controller, u.file, u.id, f"{fld}.controller")
+                pol(rule.sovereign, u.file, u.id, f"{fld}.sovereign")
+                src(rule.sources, u.file, u.id, f"{fld}.sources")
+    for t in data.theatres:
+        for f in t.fronts:
+            src(f.sources, t.file, f.id, "sources")
+        for _, occ in t.occupier_zones:
+            pol(occ, t.file, t.id, "occupier_zones")
+        for d in t.defenders:
+            pol(d, t.file, t.id, "defenders")
+    for o in data.overlays:
+        pol(o.occupier, o.file, o.id, "occupier")
+        for c in o.applies_to:
+            pol(c, o.file, o.id, "applies_to")
+        src(o.sources, o.file, o.id, "sources")
+    for s in data.sources.values():
+        if s.kind == "seed" and not s.raw.get("file"):
+            out.append(Problem("data/sources", s.id, "file", "a seed source names its file"))
+    return out
+
+
+def _coverage(data: AtlasData, composer: Composer, problems: list[Problem]):
+    parts = []
+    for expr in data.coverage:
+        try:
+            parts.append(composer.resolver.shape(expr))
+        except ShapeError as e:
+            problems.append(Problem("data/coverage.yaml", expr, "coverage", str(e)))
+    return shapely.union_all(parts) if parts else None
+
+
+def check_topology(features: list[Feature], coverage, unit_geoms: dict) -> list[Problem]:
+    """Overlaps and gaps over 1 km² on every date where a feature starts."""
+    problems: list[Problem] = []
+    if not features:
+        return [Problem("data/territories", "", "", "no territory features were composed")]
+    geo = gpd.GeoSeries([f.piece.geom for f in features], crs="EPSG:4326").to_crs(EQUAL_AREA)
+    proj = geo.values
+    areas = geo.area.values / 1e6
+    starts = np.array([f.valid_from for f in features])
+    ends = np.array([f.valid_to for f in features])
+    # Land outside the covered region: checked once per unit, since pieces lie within their unit.
+    cov_proj = None
+    if coverage is not None:
+        cov_proj = gpd.GeoSeries([coverage], crs="EPSG:4326").to_crs(EQUAL_AREA).values[0]
+        cov_area = cov_proj.area / 1e6
+        uids = sorted(unit_geoms)
+        ug = gpd.GeoSeries([unit_geoms[u] for u in uids], crs="EPSG:4326").to_crs(EQUAL_AREA)
+        outside = shapely.difference(ug.values, cov_proj)
+        for uid, g in zip(uids, outside):
+            a = g.area / 1e6
+            if a > TOLERANCE_KM2:
+                c = gpd.GeoSeries([g], crs=EQUAL_AREA).to_crs("EPSG:4326").values[0].representative_point()
+                problems.append(
+                    Problem("data/territories", uid, "shape", f"{a:.0f} km² lie outside the covered region (near {c.y:.2f}, {c.x:.2f})")
+                )
+    overlaps_seen: set[tuple[int, int]] = set()
+    gaps_seen: dict[str, list[dt.date]] = defaultdict(list)
+    for day in sorted(set(starts)):
+        active = np.nonzero((starts <= day) & (ends > day))[0]
+        new = [i for i in active if starts[i] == day]
+        tree = STRtree(proj[active])
+        overlap_total = 0.0
+        for i in new:
+            for j in active[tree.query(proj[i], predicate="intersects")]:
+                if j == i or (starts[j] == day and j < i):
+                    continue
+                pair = (min(i, j), max(i, j))
+                if pair in overlaps_seen:
+                    continue
+                inter = shapely.intersection(proj[i], proj[j])
+                a = inter.area / 1e6
+                if a > TOLERANCE_KM2:
+                    overlaps_seen.add(pair)
+                    fi, fj = features[i], features[j]
+                    c = gpd.GeoSeries([inter], crs=EQUAL_AREA).to_crs("EPSG:4326").values[0].representative_point()
+                    problems.append(
+                        Problem(
+                            fi.unit.file,
+                            fi.unit.id,
+                            "shape",
+                            f"overlaps {fj.unit.id} ({fj.unit.file}) by {a:.0f} km² on {day} (near {c.y:.2f}, {c.x:.2f})",
+                        )
+                    )
+                    overlap_total += a
+        if cov_proj is not None:
+            gap = cov_area - (areas[active].sum() - overlap_total)
+            if gap > TOLERANCE_KM2:
+                union = shapely.union_all(proj[active])
+                holes = shapely.difference(cov_proj, union)
+                parts = getattr(holes, "geoms", [holes])
+                for g in sorted(parts, key=lambda g: -g.area)[:5]:
+                    if g.area / 1e6 <= TOLERANCE_KM2:
+                        continue
+                    c = gpd.GeoSeries([g], crs=EQUAL_AREA).to_crs("EPSG:4326").values[0].representative_point()
+                    gaps_seen[f"{g.area / 1e6:.0f} km² of land belong to no territory (near {c.y:.2f}, {c.x:.2f})"].append(day)
+    for msg, days in gaps_seen.items():
+        problems.append(Problem("data/territories", "", "coverage", f"{msg} on {len(days)} date(s) from {days[0]}"))
+    return problems
+
+
+def validate(data_dir: Path = DATA_DIR, check_build: bool = True) -> list[Problem]:
+    """Every problem in data/, errors and warnings."""
+    data, problems = load_data(data_dir)
+    problems += _check_refs(data)
+    if any(p.level == "error" for p in problems):
+        return problems
+    composer = Composer(data)
+    features, comp_problems = compose(data, composer)
+    problems += comp_problems
+    coverage = _coverage(data, composer, problems)
+    problems += check_topology(features, coverage, composer.unit_geoms)
+    if check_build:
+        manifest = Path(data_dir) / "build" / MANIFEST_FILE.name
+        try:
+            import json
+
+            built = json.loads(manifest.read_text(encoding="utf-8")).get("inputs")
+        except (OSError, ValueError):
+            built = None
+        if built != input_hashes(Path(data_dir)):
+            problems.append(Problem("data/build", "", "", "the built files are out of date: run `python -m geo build`"))
+    return problems
