@@ -1,0 +1,26 @@
+"""Shared fixtures: the mini data set (for engine rules) and the probe lists."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+MINI = HERE / "fixtures" / "mini"
+
+
+def read_probes(name: str) -> list[dict]:
+    """Rows of a probe CSV in tests/ (place, lat, lon, date, controller, note)."""
+    with open(HERE / name, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the mini data set."""
+    dst = tmp_path / "data"
+    shutil.copytree(MINI, dst)
+    return dst
