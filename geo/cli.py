@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .dates import DateError, parse_date
 
@@ -31,7 +32,7 @@ def _fail(msg: str, code: int = 2) -> int:
 def cmd_build(args) -> int:
     from .build import build
 
-    problems = build()
+    problems = build(Path(args.data_dir)) if args.data_dir else build()
     for p in problems:
         print(p, file=sys.stderr)
     errors = [p for p in problems if p.level == "error"]
@@ -45,7 +46,7 @@ def cmd_build(args) -> int:
 def cmd_validate(args) -> int:
     from .validate import validate
 
-    problems = validate()
+    problems = validate(Path(args.data_dir)) if args.data_dir else validate()
     for p in problems:
         print(p)
     errors = [p for p in problems if p.level == "error"]
@@ -115,8 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m geo`."""
     p = _Parser(prog="python -m geo", description="The temporal atlas of Europe and the USSR, 1923–1945.")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
-    sub.add_parser("build", help="rebuild data/build/ from the source files").set_defaults(func=cmd_build)
-    sub.add_parser("validate", help="check schema, dates, sources and topology; exit 1 on errors").set_defaults(func=cmd_validate)
+    for name, func, text in (
+        ("build", cmd_build, "rebuild data/build/ from the source files"),
+        ("validate", cmd_validate, "check schema, dates, sources and topology; exit 1 on errors"),
+    ):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("--data-dir", help="a data directory other than the project's data/")
+        s.set_defaults(func=func)
     s = sub.add_parser("locate", help="who controlled LAT LON on YYYY-MM-DD")
     s.add_argument("lat")
     s.add_argument("lon")

@@ -104,7 +104,9 @@ def test_validate_reports_broken_yaml_without_crashing(mini: Path):
 
 def test_validate_finds_a_gap_in_a_timeline(mini: Path):
     f = mini / "territories" / "t.yaml"
-    f.write_text(f.read_text().replace("{from: 1940-08-03, to: 1946-01-01, controller: ussr", "{from: 1940-09-03, to: 1946-01-01, controller: ussr"))
+    f.write_text(
+        f.read_text().replace("{from: 1940-08-03, to: 1946-01-01, controller: ussr", "{from: 1940-09-03, to: 1946-01-01, controller: ussr")
+    )
     errs = _errors(mini)
     assert any("lit:timeline" in e and "gap" in e for e in errs), errs
 
@@ -118,7 +120,12 @@ def test_validate_rejects_dates_outside_the_atlas(mini: Path):
 
 def test_validate_requires_sources(mini: Path):
     f = mini / "territories" / "t.yaml"
-    f.write_text(f.read_text().replace("controller: germany, status: occupied, sovereign: poland, sources: [s1]", "controller: germany, status: occupied, sovereign: poland"))
+    f.write_text(
+        f.read_text().replace(
+            "controller: germany, status: occupied, sovereign: poland, sources: [s1]",
+            "controller: germany, status: occupied, sovereign: poland",
+        )
+    )
     errs = _errors(mini)
     assert any("pol-west:timeline[1].sources" in e for e in errs), errs
 

@@ -7,9 +7,9 @@ holds our own checks of the history beyond that list. Every row must come out ri
 from __future__ import annotations
 
 import pytest
+from conftest import read_probes
 
 import geo
-from conftest import read_probes
 
 PUBLIC = read_probes("probes_public.csv")
 EXTRA = read_probes("probes_extra.csv")
