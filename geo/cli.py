@@ -112,6 +112,45 @@ def cmd_gain(args) -> int:
     return 0
 
 
+def cmd_bases(args) -> int:
+    from . import cooperation
+
+    day = None
+    if args.date:
+        try:
+            day = parse_date(args.date)
+        except DateError as e:
+            return _fail(f"bases: {e}")
+    _json(cooperation.bases(day))
+    return 0
+
+
+def cmd_events(args) -> int:
+    from . import cooperation
+
+    year = None
+    if args.year is not None:
+        try:
+            year = int(args.year)
+        except ValueError:
+            return _fail(f"events: the year must be a number, not {args.year!r}")
+        if not 1922 <= year <= 1945:
+            return _fail(f"events: {year} is outside 1922..1945")
+    _json(cooperation.events(year))
+    return 0
+
+
+def cmd_annexations(args) -> int:
+    from . import cooperation
+
+    try:
+        rows = cooperation.annexations()
+    except OSError as e:
+        return _fail(f"annexations: cannot read the built units ({e}); run `python -m geo build`", 1)
+    _json(rows)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m geo`."""
     p = _Parser(prog="python -m geo", description="The temporal atlas of Europe and the USSR, 1923–1945.")
@@ -136,5 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("date_from", metavar="FROM", nargs="?", default="1939-08-31")
     s.add_argument("date_to", metavar="TO", nargs="?", default="1945-10-01")
     s.set_defaults(func=cmd_gain)
+    s = sub.add_parser("bases", help="the secret Soviet–German military sites (active on --date)")
+    s.add_argument("--date")
+    s.set_defaults(func=cmd_bases)
+    s = sub.add_parser("events", help="the diplomacy events (of --year)")
+    s.add_argument("--year")
+    s.set_defaults(func=cmd_events)
+    sub.add_parser("annexations", help="every annexation with its area from our polygons").set_defaults(func=cmd_annexations)
     args = p.parse_args(argv)
     return args.func(args)

@@ -19,6 +19,8 @@ from shapely.strtree import STRtree
 
 from .build import MANIFEST_FILE, input_hashes
 from .compose import Composer, Feature, compose
+from .cooperation import CooperationData
+from .cooperation import check as check_cooperation
 from .loading import DATA_DIR, Problem, load_data
 from .model import ATLAS_END, ATLAS_START, AtlasData, SourceRef
 from .shapes import ShapeError
@@ -174,6 +176,9 @@ def validate(data_dir: Path = DATA_DIR, check_build: bool = True) -> list[Proble
     composer = Composer(data)
     features, comp_problems = compose(data, composer)
     problems += comp_problems
+    coop = CooperationData(data_dir)
+    problems += coop.problems
+    problems += check_cooperation(coop, set(data.sources), set(data.polities), set(composer.unit_geoms))
     coverage = _coverage(data, composer, problems)
     problems += check_topology(features, coverage, composer.unit_geoms)
     if check_build:
