@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 from shapely.prepared import prep
 
 from .loading import Problem
 from .model import ATLAS_END, ATLAS_START, AtlasData, Period, Rule, SourceRef, Theatre, Unit
-from .shapes import ShapeError, ShapeResolver, clean, parse
+from .shapes import ShapeError, ShapeResolver, clean, parse, polygonal
 
 
 @dataclass
@@ -147,6 +148,11 @@ def change_dates(data: AtlasData) -> list[dt.date]:
 SLIVER_DEG2 = 1e-6  # about 0.01 km²: a split part smaller than this is noise from shared edges
 
 
+def _repair(geom: BaseGeometry) -> BaseGeometry:
+    """Polygons only, repaired if invalid, not snapped."""
+    return polygonal(geom if geom.is_valid else shapely.make_valid(geom))
+
+
 class _Split:
     """A polygon prepared for fast inside/outside splitting of pieces."""
 
@@ -160,10 +166,12 @@ class _Split:
             return None, g
         if self.prepared.contains(g):
             return g, None
-        inside = clean(g.intersection(self.geom))
+        # No snapping here: both parts must share the cut exactly, and snapping each part on its
+        # own shifts a 1,000 km front line by a metre — a square kilometre of overlap.
+        inside = _repair(g.intersection(self.geom))
         if inside.area < SLIVER_DEG2:  # merely touching: keep the very object, so features merge
             return None, g
-        outside = clean(g.difference(self.geom))
+        outside = _repair(g.difference(self.geom))
         if outside.area < SLIVER_DEG2:
             return g, None
         return inside, outside
@@ -351,4 +359,4 @@ def compose(data: AtlasData, composer: Composer | None = None) -> tuple[list[Fea
                 now[k] = feat
         open_ = now
     features.sort(key=lambda f: (f.valid_from, f.unit.id, f.piece.controller))
-    return features, comp.problems
+    return features, list(dict.fromkeys(comp.problems))  # one report per problem, in order

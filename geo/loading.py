@@ -29,6 +29,8 @@ from .model import (
 )
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# libyaml's C parser is ~30x faster on the large region files; the pure-Python one is the fallback.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class Reader:
         """The list under `key` in a YAML file, or [] with a problem recorded."""
         rel = self.rel(path)
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             line = f"line {mark.line + 1}: " if mark else ""

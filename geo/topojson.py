@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.affinity import translate
+from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.validation import make_valid
 
 
@@ -37,9 +38,29 @@ def _ring(arcs: list[np.ndarray], indices: list[int]) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def _polygon(arcs: list[np.ndarray], rings: list[list[int]]) -> Polygon:
+def _crosses_antimeridian(ring: np.ndarray) -> bool:
+    return bool(np.any(np.abs(np.diff(ring[:, 0])) > 180))
+
+
+def _unwrap(ring: np.ndarray) -> np.ndarray:
+    out = ring.copy()
+    out[out[:, 0] < 0, 0] += 360.0
+    return out
+
+
+def _polygon(arcs: list[np.ndarray], rings: list[list[int]]) -> list[Polygon]:
+    """One polygon, or two where a ring crosses the antimeridian (Russia's Chukotka).
+
+    Such a ring jumps from +180 to -180 inside itself, which makes it invalid and lets a repair
+    fill half the globe; so it is unwrapped to 0..360 and cut back at 180 degrees.
+    """
     shell, *holes = (_ring(arcs, r) for r in rings)
-    return Polygon(shell, holes)
+    if not _crosses_antimeridian(shell):
+        return [Polygon(shell, holes)]
+    whole = make_valid(Polygon(_unwrap(shell), [_unwrap(h) for h in holes]))  # Antarctica circles the pole
+    east = whole.intersection(box(0, -90, 180, 90))
+    west = translate(whole.intersection(box(180, -90, 540, 90)), xoff=-360)
+    return [g for part in (east, west) for g in getattr(part, "geoms", [part]) if isinstance(g, Polygon) and not g.is_empty]
 
 
 def read_countries(path: Path, obj: str = "countries") -> list[tuple[str | None, str, MultiPolygon]]:
@@ -49,9 +70,9 @@ def read_countries(path: Path, obj: str = "countries") -> list[tuple[str | None,
     out = []
     for g in topology["objects"][obj]["geometries"]:
         if g["type"] == "Polygon":
-            polys = [_polygon(arcs, g["arcs"])]
+            polys = _polygon(arcs, g["arcs"])
         elif g["type"] == "MultiPolygon":
-            polys = [_polygon(arcs, p) for p in g["arcs"]]
+            polys = [x for p in g["arcs"] for x in _polygon(arcs, p)]
         else:
             continue
         geom = make_valid(MultiPolygon(polys))
