@@ -144,7 +144,7 @@ def cmd_annexations(args) -> int:
     from . import cooperation
 
     try:
-        rows = cooperation.annexations()
+        rows = cooperation.soviet_totals() if args.totals else cooperation.annexations()
     except OSError as e:
         return _fail(f"annexations: cannot read the built units ({e}); run `python -m geo build`", 1)
     _json(rows)
@@ -181,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("events", help="the diplomacy events (of --year)")
     s.add_argument("--year")
     s.set_defaults(func=cmd_events)
-    sub.add_parser("annexations", help="every annexation with its area from our polygons").set_defaults(func=cmd_annexations)
+    s = sub.add_parser("annexations", help="every annexation with its area from our polygons")
+    s.add_argument("--totals", action="store_true", help="the Soviet gains in Europe against seed 001's figures")
+    s.set_defaults(func=cmd_annexations)
     args = p.parse_args(argv)
     return args.func(args)

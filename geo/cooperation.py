@@ -252,3 +252,43 @@ def annexations() -> list[dict]:
             }
         )
     return sorted(out, key=lambda x: (x["date"], x["id"]))
+
+
+SEED_001_SQ_MI = 193_000  # "about 193,000 square miles … about 60 million people" (seed 001)
+SEED_001_PEOPLE = 60_000_000
+SQ_MI_KM2 = 2.589988
+
+
+def soviet_totals() -> dict:
+    """Soviet gains in Europe 1939–1945, net of what went back, against seed 001's figures.
+
+    Counts the annexations (not the leases) of the USSR in Europe, less the land it handed back
+    (Białystok and Przemyśl to Poland in 1945); each unit counted once.
+    """
+    shapes = unit_shapes()
+    gained: set[str] = set()
+    returned: set[str] = set()
+    people = 0
+    for ax in load().annexations:
+        if ax.get("europe") is False:
+            continue
+        if ax["annexer"] == "ussr" and ax.get("kind") == "annexation":
+            gained |= set(ax["territories"])
+            people += int(ax.get("population") or 0)
+        elif ax["from_polity"] == "ussr":
+            returned |= set(ax["territories"])
+            people -= int(ax.get("population") or 0)
+    kept = sorted(gained - returned)
+    geom = shapely.union_all([shapes[t] for t in kept if t in shapes])
+    area = float(gpd.GeoSeries([geom], crs="EPSG:4326").to_crs(EQUAL_AREA).area.iloc[0] / 1e6)
+    return {
+        "territories": kept,
+        "area_km2": round(area),
+        "area_sq_mi": round(area / SQ_MI_KM2),
+        "population": people,
+        "seed_001_sq_mi": SEED_001_SQ_MI,
+        "seed_001_km2": round(SEED_001_SQ_MI * SQ_MI_KM2),
+        "seed_001_population": SEED_001_PEOPLE,
+        "seed_001_quote": "รัสเซียได้ขยายพรมแดนของตนไปสู่ยุโรปตะวันออกเป็นเนื้อที่โดยประมาณ 193,000 ตารางไมล์ ปกครองประชากรในพื้นที่ยึดครองประมาณ 60 ล้านคน",
+        "note": "The seed's 60 million counts the people 'ruled in the occupied areas', more than the annexed lands held.",
+    }

@@ -107,3 +107,33 @@ def test_cli_forms(args, check):
 def test_cli_bad_input(args):
     r = subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_annexation_areas_are_positive_and_plausible():
+    rows = {r["id"]: r for r in cooperation.annexations()}
+    assert len(rows) >= 35
+    assert all(r["area_km2"] > 0 and r["population"] > 0 and r["sources"] for r in rows.values())
+    # areas from our polygons against the figures in the standard histories (±10%)
+    for aid, km2 in {
+        "germany-austria-1938": 83_900,
+        "ussr-bessarabia-bukovina-1940": 50_800,
+        "ussr-estonia-1940": 47_500,
+        "ussr-latvia-1940": 65_800,
+        "ussr-tuva-1944": 170_500,
+    }.items():
+        assert abs(rows[aid]["area_km2"] - km2) / km2 < 0.10, (aid, rows[aid]["area_km2"])
+    assert [r["date"] for r in cooperation.annexations()] == sorted(r["date"] for r in rows.values())
+
+
+def test_soviet_total_sits_near_the_seed_figure():
+    t = cooperation.soviet_totals()
+    print(f"\nSoviet gains in Europe: {t['area_km2']:,} km² ({t['area_sq_mi']:,} sq mi) vs seed 001: 193,000 sq mi")
+    assert abs(t["area_sq_mi"] - 193_000) / 193_000 < 0.10, t
+    assert "bialystok-region" not in t["territories"] and "tuva" not in t["territories"]
+
+
+def test_annexations_cli():
+    r = subprocess.run([sys.executable, "-m", "geo", "annexations"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert all({"id", "annexer", "from_polity", "date", "area_km2", "population", "sources"} <= set(x) for x in rows)

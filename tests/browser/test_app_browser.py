@@ -75,7 +75,7 @@ def test_keyboard_year_slider_redraws_title_and_territories_and_keeps_zoom(page,
     # Zoom in (as a user would, with the map's + button) and let the map report its view.
     frame.click(".leaflet-control-zoom-in")
     frame.wait_for_function("() => L.atlas.current.map.getZoom() === 5")
-    page.wait_for_timeout(800)
+    page.wait_for_function("() => location.search.includes('zoom=5')", timeout=60_000)  # the map told the page
     centre = frame.evaluate("() => L.atlas.current.map.getCenter()")
     year_slider(page).focus()
     page.keyboard.press("ArrowRight")
@@ -89,7 +89,7 @@ def test_keyboard_year_slider_redraws_title_and_territories_and_keeps_zoom(page,
     wait_rendered(frame, "1941-06-01")
     assert map_title(frame) == "1 June 1941"
     # The URL follows (once the server has answered).
-    page.wait_for_function("() => location.search.includes('date=1941-06-01') && location.search.includes('zoom=5')")
+    page.wait_for_function("() => location.search.includes('date=1941-06-01') && location.search.includes('zoom=5')", timeout=60_000)
     assert traffic.outside == []
 
 
