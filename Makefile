@@ -27,8 +27,9 @@ test: $(VENV)/.installed-dev  ## install what the tests need and run them all
 bench: $(VENV)/.installed-dev  ## rerunnable benchmarks: atlas queries, validation, the app in Chromium
 	$(PY) -m bench
 
-build: $(VENV)/.installed  ## rebuild data/build/ from the source files
+build: $(VENV)/.installed  ## rebuild data/build/ from the source files, and the app's display file
 	$(PY) -m geo build
+	$(PY) -m layers prepare
 
 validate: $(VENV)/.installed
 	$(PY) -m geo validate

@@ -108,51 +108,49 @@ def _km2(geom) -> float:
     return shapely.transform(geom, lambda xy: np.column_stack(_TO_EA.transform(xy[:, 0], xy[:, 1]))).area / 1e6
 
 
-def _holes(cov_proj, union, day, gaps_seen: dict, every_day: bool = False) -> None:
-    """Record the largest pieces of the covered region outside the union."""
-    holes = shapely.difference(cov_proj, union)
-    for g in sorted(getattr(holes, "geoms", [holes]), key=lambda g: -g.area)[:5]:
-        if g.area / 1e6 <= TOLERANCE_KM2:
+def _holes(coverage, union, day, gaps_seen: dict, every_day: bool = False) -> None:
+    """Record the largest pieces of the covered region outside the union (lon/lat inputs)."""
+    holes = shapely.difference(coverage, union)
+    for g in sorted(getattr(holes, "geoms", [holes]), key=_km2, reverse=True)[:5]:
+        a = _km2(g)
+        if a <= TOLERANCE_KM2:
             continue
-        c = gpd.GeoSeries([g], crs=EQUAL_AREA).to_crs("EPSG:4326").values[0].representative_point()
-        key = f"{g.area / 1e6:.0f} km² of land belong to no territory (near {c.y:.2f}, {c.x:.2f})"
+        c = g.representative_point()
+        key = f"{a:.0f} km² of land belong to no territory (near {c.y:.2f}, {c.x:.2f})"
         gaps_seen[key].append("every" if every_day else day)
 
 
 def check_topology(features: list[Feature], coverage, unit_geoms: dict) -> list[Problem]:
-    """Overlaps and gaps over 1 km² on every date where a feature starts."""
+    """Overlaps and gaps over 1 km² on every date where a feature starts.
+
+    Set operations run in lon/lat, where the pieces were cut; only areas are taken on the
+    equal-area projection (projected, a thin sliver can cross itself and fake a gap or overlap).
+    """
     problems: list[Problem] = []
     if not features:
         return [Problem("data/territories", "", "", "no territory features were composed")]
-    geo = gpd.GeoSeries([f.piece.geom for f in features], crs="EPSG:4326").to_crs(EQUAL_AREA)
-    proj = geo.values
     lonlat = np.array([f.piece.geom for f in features], dtype=object)
-    areas = geo.area.values / 1e6
+    areas = gpd.GeoSeries(list(lonlat), crs="EPSG:4326").to_crs(EQUAL_AREA).area.values / 1e6
     starts = np.array([f.valid_from for f in features])
     ends = np.array([f.valid_to for f in features])
-    # Land outside the covered region: checked once per unit, since pieces lie within their unit.
-    cov_proj = None
-    if coverage is not None:
-        cov_proj = gpd.GeoSeries([coverage], crs="EPSG:4326").to_crs(EQUAL_AREA).values[0]
-        cov_area = cov_proj.area / 1e6
-        uids = sorted(unit_geoms)
-        ug = gpd.GeoSeries([unit_geoms[u] for u in uids], crs="EPSG:4326").to_crs(EQUAL_AREA)
-        outside = shapely.difference(ug.values, cov_proj)
-        for uid, g in zip(uids, outside):
-            a = g.area / 1e6
-            if a > TOLERANCE_KM2:
-                c = gpd.GeoSeries([g], crs=EQUAL_AREA).to_crs("EPSG:4326").values[0].representative_point()
-                problems.append(
-                    Problem("data/territories", uid, "shape", f"{a:.0f} km² lie outside the covered region (near {c.y:.2f}, {c.x:.2f})")
-                )
     overlaps_seen: set[tuple[int, int]] = set()
     gaps_seen: dict[str, list[dt.date]] = defaultdict(list)
     static_gap = 0.0
-    if cov_proj is not None:
-        union = shapely.union_all(ug.values)
-        static_gap = (cov_proj.area - union.area) / 1e6
+    if coverage is not None:
+        cov_area = _km2(coverage)
+        # Land outside the covered region: checked once per unit, since pieces lie within their unit.
+        for uid in sorted(unit_geoms):
+            g = shapely.difference(unit_geoms[uid], coverage)
+            a = _km2(g)
+            if a > TOLERANCE_KM2:
+                c = g.representative_point()
+                problems.append(
+                    Problem("data/territories", uid, "shape", f"{a:.0f} km² lie outside the covered region (near {c.y:.2f}, {c.x:.2f})")
+                )
+        union = shapely.union_all(list(unit_geoms.values()))
+        static_gap = cov_area - _km2(union)
         if static_gap > TOLERANCE_KM2:
-            _holes(cov_proj, union, starts.min(), gaps_seen, every_day=True)
+            _holes(coverage, union, starts.min(), gaps_seen, every_day=True)
     for day in sorted(set(starts)):
         active = np.nonzero((starts <= day) & (ends > day))[0]
         new = [i for i in active if starts[i] == day]
@@ -182,12 +180,12 @@ def check_topology(features: list[Feature], coverage, unit_geoms: dict) -> list[
                         )
                     )
                     overlap_total += a
-        if cov_proj is not None:
+        if coverage is not None:
             gap = cov_area - (areas[active].sum() - overlap_total)
             # Pieces partition their units, so a day's gap normally equals the units' gap; only a
             # day whose balance differs needs its own (slow) union.
             if gap > TOLERANCE_KM2 and abs(gap - static_gap) > TOLERANCE_KM2:
-                _holes(cov_proj, shapely.union_all(proj[active]), day, gaps_seen)
+                _holes(coverage, shapely.union_all(lonlat[active]), day, gaps_seen)
     for msg, days in gaps_seen.items():
         when = "on every date (the units leave it out)" if "every" in days else f"on {len(days)} date(s) from {days[0]}"
         problems.append(Problem("data/territories", "", "coverage", f"{msg} {when}"))
