@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 from shapely.affinity import translate
-from shapely.geometry import MultiPolygon, Polygon, box
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, box
+from shapely.geometry.base import BaseGeometry
 from shapely.validation import make_valid
 
 
@@ -63,18 +64,32 @@ def _polygon(arcs: list[np.ndarray], rings: list[list[int]]) -> list[Polygon]:
     return [g for part in (east, west) for g in getattr(part, "geoms", [part]) if isinstance(g, Polygon) and not g.is_empty]
 
 
-def read_countries(path: Path, obj: str = "countries") -> list[tuple[str | None, str, MultiPolygon]]:
-    """Read one geometry collection of a TopoJSON file as (iso numeric id, name, geometry)."""
+def _geometry(arcs: list[np.ndarray], g: dict) -> BaseGeometry | None:
+    kind = g.get("type")
+    if kind == "Polygon":
+        return make_valid(MultiPolygon(_polygon(arcs, g["arcs"])))
+    if kind == "MultiPolygon":
+        return make_valid(MultiPolygon([x for p in g["arcs"] for x in _polygon(arcs, p)]))
+    if kind == "LineString":
+        return LineString(_ring(arcs, g["arcs"]))
+    if kind == "MultiLineString":
+        return MultiLineString([_ring(arcs, x) for x in g["arcs"]])
+    return None
+
+
+def read_topojson(path: Path, obj: str) -> list[tuple[str | None, dict, BaseGeometry]]:
+    """The geometries (polygons or lines) of one object of a TopoJSON file as (id, properties, geometry)."""
     topology = json.loads(Path(path).read_text(encoding="utf-8"))
     arcs = _decode_arcs(topology)
+    o = topology["objects"][obj]
     out = []
-    for g in topology["objects"][obj]["geometries"]:
-        if g["type"] == "Polygon":
-            polys = _polygon(arcs, g["arcs"])
-        elif g["type"] == "MultiPolygon":
-            polys = [x for p in g["arcs"] for x in _polygon(arcs, p)]
-        else:
-            continue
-        geom = make_valid(MultiPolygon(polys))
-        out.append((g.get("id"), g.get("properties", {}).get("name", ""), geom))
+    for g in o["geometries"] if o.get("type") == "GeometryCollection" else [o]:
+        geom = _geometry(arcs, g)
+        if geom is not None and not geom.is_empty:
+            out.append((g.get("id"), g.get("properties") or {}, geom))
     return out
+
+
+def read_countries(path: Path, obj: str = "countries") -> list[tuple[str | None, str, BaseGeometry]]:
+    """Read one geometry collection of a TopoJSON file as (iso numeric id, name, geometry)."""
+    return [(gid, props.get("name", ""), geom) for gid, props, geom in read_topojson(path, obj) if geom.geom_type.endswith("Polygon")]

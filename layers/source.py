@@ -33,9 +33,9 @@ import geo.atlas
 from geo.atlas import Atlas
 from geo.build import BUILD_DIR
 from geo.loading import DATA_DIR
+from geo.topojson import read_topojson
 
 from .palette import colours_for
-from .topo import read_topojson
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
