@@ -160,6 +160,27 @@ class OnlineTiles(AtlasLayer):
         super().__init__(url=url, attribution=attribution, maxNativeZoom=13, **options)
 
 
+class Bases(AtlasLayer):
+    """The secret Soviet–German sites: a lettered marker per site by kind (A air, T armour, C chemical,
+    I industry, N naval), strong while active on the day and faint otherwise; popup with name, dates,
+    kind, summary, sources and the seed's words."""
+
+    factory, layer_id = "bases", "bases"
+
+
+class Lines(AtlasLayer):
+    """Pact and border lines (data/lines.yaml), dashed and labelled, only while valid on the day."""
+
+    factory, layer_id = "lines", "lines"
+
+
+class Diplomacy(AtlasLayer):
+    """Diplomacy events of the day's year as markers (the earliest map also shows the earlier
+    events, e.g. Rapallo 1922); popup with date, place, who, what and the seed's words."""
+
+    factory, layer_id = "diplomacy", "diplomacy"
+
+
 class Title(AtlasLayer):
     """The date the map depicts, as a title inside the map (so a screenshot explains itself)."""
 

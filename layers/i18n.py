@@ -65,6 +65,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "layer_rivers": "Rivers",
         "layer_lakes": "Lakes",
         "layer_tiles": "Relief tiles (online)",
+        "layer_bases": "Secret bases 1923–1933, 1939–40",
+        "layer_lines": "Pact and border lines",
+        "layer_diplomacy": "Diplomacy (events of the year)",
+        "legend_bases": "Secret sites (strong: active)",
+        "legend_lines": "Lines",
+        "legend_diplomacy": "Events of the year",
+        "kind_air": "air",
+        "kind_armour": "armour",
+        "kind_chemical": "chemical",
+        "kind_industry": "industry",
+        "kind_naval": "naval",
+        "popup_kind": "Kind",
+        "popup_active": "Active",
+        "popup_inactive": "not active on this date",
+        "popup_seed": "The seed says",
+        "popup_who": "Who",
+        "popup_place": "Place",
+        "events_title": "Events of {year}",
+        "events_pick": "Go to an event's date",
+        "events_none": "No events in {year}.",
+        "totals_title": "Soviet gains in Europe",
+        "totals_ours": "Our polygons: {km2} km² ({sqmi} sq mi), {people} people",
+        "totals_seed": "Seed 001: about {sqmi} sq mi ({km2} km²) and {people} million people",
+        "totals_territories": "Territories counted: {n}",
+        "key_interwar": "Interwar 1923–1938",
     },
     "de": {
         "app_title": "Europa und die Sowjetunion, 1939–1945",
@@ -121,7 +146,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 # The strings the map's own JavaScript needs (legend, popups, title).
-MAP_KEYS = [k for k in STRINGS["en"] if k.startswith(("legend_", "status_", "popup_", "layer_")) or k == "loading"]
+MAP_KEYS = [k for k in STRINGS["en"] if k.startswith(("legend_", "status_", "popup_", "layer_", "kind_")) or k == "loading"]
 
 
 def t(key: str, lang: str = "en", **fmt: object) -> str:

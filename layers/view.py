@@ -22,7 +22,8 @@ MIN_ZOOM, MAX_ZOOM = 3, 9
 LAT_RANGE, LON_RANGE = (5.0, 85.0), (-45.0, 190.0)  # the map's maxBounds (layers/elements.AtlasMap)
 
 # Layer ids, in the order of the toggles. `tiles` loads relief tiles from the internet: off by default.
-LAYERS = ("territories", "status", "changes", "rivers", "lakes", "tiles")
+# bases, lines, diplomacy: the Soviet–German layers of issue 4 (off by default, toggled in the app).
+LAYERS = ("territories", "status", "changes", "rivers", "lakes", "bases", "lines", "diplomacy", "tiles")
 DEFAULT_LAYERS = ("territories", "status", "changes", "rivers", "lakes")
 LANGS = ("en", "de", "th")
 
