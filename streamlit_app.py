@@ -16,6 +16,7 @@ import threading
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import cooperation
 from geo.atlas import AtlasError
 from layers import make_base_map, state_group
 from layers.i18n import LANGS, MONTHS, format_date, t
@@ -70,7 +71,7 @@ def _sync_widgets(source: str | None = None) -> None:
 
 
 def set_date(day: dt.date, source: str | None = None) -> None:
-    """Make the day the page's date (clamped to 1939–1945) and move the date widgets to it."""
+    """Make the day the page's date (clamped to 1923–1945) and move the date widgets to it."""
     ss.date = clamp(day)
     _sync_widgets(source)
 
@@ -177,6 +178,76 @@ def _on_key_date() -> None:
     ss.w_key = None  # a key date is an action, not a lasting selection
 
 
+def _on_event() -> None:
+    # Like a key date: choosing an event moves the page to its date, then the choice is cleared.
+    choice = ss.get("w_event")
+    if choice:
+        day = dict((e["id"], e["date"]) for e in year_events(None)).get(choice)
+        if day:
+            set_date(dt.date.fromisoformat(day))
+    ss.w_event = None
+
+
+@st.cache_data(show_spinner=False)
+def year_events(year: int | None) -> list[dict]:
+    """The diplomacy events (geo.cooperation.events) of a year, or all of them, by date."""
+    return cooperation.events(year)
+
+
+def events_panel(lang: str) -> None:
+    """The chosen year's events as a dated list; choosing one moves the map to its date."""
+    year = ss.date.year
+    rows = year_events(year)
+    if year == FIRST_DAY.year:
+        rows = [e for e in year_events(None) if e["date"][:4] < str(year)] + rows  # what came before the atlas
+    with st.expander(t("events_title", lang, year=year), expanded=False):
+        if not rows:
+            st.markdown(md(t("events_none", lang, year=year)))
+            return
+        labels = {e["id"]: f"{e['date']} · {e['name']}" for e in rows}
+        st.markdown("\n".join(f"- *{md(e['date'])}* {md(e['name'])}" + (f" ({md(e['place'])})" if e.get("place") else "") for e in rows))
+        st.selectbox(t("events_pick", lang), list(labels), index=None, key="w_event", format_func=labels.get, on_change=_on_event)
+
+
+@st.cache_data(show_spinner=False)
+def _soviet_totals() -> dict | None:
+    try:
+        return cooperation.soviet_totals()
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def totals_panel(lang: str) -> None:
+    """Soviet gains in Europe: our polygons' total against seed 001's 193,000 sq mi and 60 million."""
+    tot = _soviet_totals()
+    if not tot:
+        return
+    with st.expander(t("totals_title", lang), expanded=False):
+        st.markdown(
+            "\n".join(
+                [
+                    "- "
+                    + md(
+                        t("totals_ours", lang, km2=f"{tot['area_km2']:,}", sqmi=f"{tot['area_sq_mi']:,}", people=f"{tot['population']:,}")
+                    ),
+                    "- "
+                    + md(
+                        t(
+                            "totals_seed",
+                            lang,
+                            sqmi=f"{tot['seed_001_sq_mi']:,}",
+                            km2=f"{tot['seed_001_km2']:,}",
+                            people=round(tot["seed_001_population"] / 1e6),
+                        )
+                    ),
+                    "- " + md(t("totals_territories", lang, n=len(tot["territories"]))),
+                ]
+            )
+        )
+        st.markdown(f"> {md(tot['seed_001_quote'])}")
+        st.caption(md(tot["note"]))
+
+
 def sidebar(lang: str) -> None:
     """What changes the whole page: layers and language (a full rerun is fine for these)."""
     with st.sidebar:
@@ -278,6 +349,7 @@ def atlas_view(src, lang: str) -> None:
     with col_side:
         what_changed(src, lang)
     controls(lang)
+    events_panel(lang)
     write_url()
 
 
@@ -297,6 +369,7 @@ def main() -> None:
         st.stop()
     _warm_change_log(src, src.hash)
     atlas_view(src, lang)
+    totals_panel(lang)
     sidebar(lang)
 
 

@@ -49,7 +49,19 @@ def make_base_map(
         m = el.AtlasMap(center, zoom, height=height, prefetch=url)
         runtime = el.Runtime(data_url=url, strings=map_strings(lang), follow=follow)
     runtime.add_to(m)
-    for layer in (el.OnlineTiles(), el.Land(), el.Territories(), el.Lakes(), el.Rivers(), el.Changes(), el.Lines(), el.Bases(), el.Diplomacy(), el.Title(), el.Legend()):
+    for layer in (
+        el.OnlineTiles(),
+        el.Land(),
+        el.Territories(),
+        el.Lakes(),
+        el.Rivers(),
+        el.Changes(),
+        el.Lines(),
+        el.Bases(),
+        el.Diplomacy(),
+        el.Title(),
+        el.Legend(),
+    ):
         layer.add_to(runtime)
     return m
 

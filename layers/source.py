@@ -143,7 +143,9 @@ def _source(build: Path, data: Path) -> Source:
     territories = build / "territories.geojson"
     atlas = Atlas(territories)
     coop_files = [DATA_DIR / f for f in ("sites.yaml", "events.yaml", "lines.yaml")]
-    return Source(atlas, _load_polities(data), _load_sources(data), _file_hash(territories, data / "polities.yaml", data / "sources", *coop_files))
+    return Source(
+        atlas, _load_polities(data), _load_sources(data), _file_hash(territories, data / "polities.yaml", data / "sources", *coop_files)
+    )
 
 
 def get_source() -> Source:
@@ -440,6 +442,18 @@ def coop_data() -> dict:
         events.append(ev)
     events.sort(key=lambda x: x["d"])
     return {"sites": sites, "lines": lines, "events": events}
+
+
+def coop_at(coop: dict, day: dt.date) -> dict:
+    """What the Soviet–German layers show on a day (the rules of A.coopAt in static/atlas/atlas.js):
+    the sites active on the day, the lines valid on it, and the events of its year (the atlas's
+    first year, 1923, also shows the earlier ones: Rapallo, 1922)."""
+    iso, year = day.isoformat(), day.year
+    return {
+        "activeSites": [s["i"] for s in coop["sites"] if s["f"] <= iso < s["t"]],
+        "lines": [x["i"] for x in coop["lines"] if x["f"] <= iso < x["t"]],
+        "events": [e["i"] for e in coop["events"] if int(e["d"][:4]) == year or (year <= 1923 and int(e["d"][:4]) < year)],
+    }
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,9 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-FIRST_DAY = dt.date(1939, 1, 1)  # the page's range: the Year slider runs 1939–1945
+# The page's range: the Year slider runs 1923–1945, so the interwar secret sites (1923–1933) and
+# Rapallo (shown on the first map) can be reached; the atlas's own first map is 1923-01-01.
+FIRST_DAY = dt.date(1923, 1, 1)
 LAST_DAY = dt.date(1945, 12, 31)
 DEFAULT_DATE = dt.date(1939, 9, 1)
 DEFAULT_CENTER = (52.0, 24.0)  # Europe from the Atlantic to the Volga
@@ -29,6 +31,7 @@ LANGS = ("en", "de", "th")
 
 # The key dates of issue 3, with their English labels (issue 5 moves labels into the catalogue).
 KEY_DATES: list[tuple[dt.date, str]] = [
+    (dt.date(1923, 1, 1), "Interwar 1923–1938"),
     (dt.date(1939, 8, 23), "Pact · 23 Aug 1939"),
     (dt.date(1939, 9, 28), "Partition · 28 Sep 1939"),
     (dt.date(1940, 8, 3), "Baltic annexations · 3 Aug 1940"),

@@ -176,7 +176,7 @@
       return this.strings[key] || key;
     },
     _panes: function () {
-      var m = this.map, z = { atlasLand: 300, atlasTerritories: 410, atlasWater: 440, atlasChanges: 450, atlasTop: 460 };
+      var m = this.map, z = { atlasLand: 300, atlasTerritories: 410, atlasWater: 440, atlasChanges: 450, atlasLines: 455, atlasTop: 460 };
       for (var k in z) {
         if (!m.getPane(k)) m.createPane(k).style.zIndex = z[k];
       }
@@ -550,6 +550,194 @@
   });
   A.changes = function (o) { return new A.Changes(o); };
 
+  // ---------------------------------------------------------------- the Soviet–German layers
+  // data.coop (layers/source.py coop_data): sites, lines, events. Dates are ISO strings; a site or
+  // a line holds on f <= date < t.
+  var KIND_LETTER = { air: "A", armour: "T", chemical: "C", industry: "I", naval: "N" };
+  var KIND_COLOUR = { air: "#1f5fa8", armour: "#6b4f1d", chemical: "#7b2d8b", industry: "#444444", naval: "#0f7a74" };
+  A.KIND_LETTER = KIND_LETTER;
+  A.KIND_COLOUR = KIND_COLOUR;
+
+  function sourcesBlock(rt, box, item) {
+    if (item.src && item.src.length) {
+      var r = el("div", null, null, box);
+      el("span", "atlas-label", rt.t("popup_sources") + ": ", r);
+      var ul = el("ul", "atlas-sources", null, r), reg = rt.data.sources || {};
+      item.src.forEach(function (id) {
+        var s = reg[id];
+        el("li", null, s && s.title ? s.title + " (" + id + ")" : id, ul);
+      });
+    }
+    (item.qt || []).slice(0, 2).forEach(function (q) {
+      el("div", "atlas-label", rt.t("popup_seed") + " (" + q.id + "):", box);
+      el("blockquote", "atlas-quote", "“" + q.q + "”", box);
+      if (q.n) el("div", "atlas-note", q.n, box);
+    });
+  }
+  function labelled(rt, box, key, text) {
+    if (!text) return;
+    var r = el("div", null, null, box);
+    el("span", "atlas-label", rt.t(key) + ": ", r);
+    el("span", null, text, r);
+  }
+  function fmt(rt, iso) {
+    return A.formatDate(iso, (rt.state && rt.state.lang) || "en", rt.strings.months);
+  }
+
+  // Which sites, lines and events a day shows (also used by the tests through node, if wanted).
+  A.coopAt = function (coop, iso) {
+    var year = Number(iso.slice(0, 4)), first = null;
+    (coop.events || []).forEach(function (e) { if (!first || e.d < first) first = e.d; });
+    return {
+      activeSites: (coop.sites || []).filter(function (s) { return s.f <= iso && iso < s.t; }).map(function (s) { return s.i; }),
+      lines: (coop.lines || []).filter(function (l) { return l.f <= iso && iso < l.t; }).map(function (l) { return l.i; }),
+      // the chosen year's events; the atlas's first year also shows what came before (Rapallo 1922)
+      events: (coop.events || []).filter(function (e) {
+        var y = Number(e.d.slice(0, 4));
+        return y === year || (year <= 1923 && y < year);
+      }).map(function (e) { return e.i; }),
+    };
+  };
+
+  A.Bases = L.Class.extend({
+    onAdd: function (rt) { this.rt = rt; this.markers = {}; },
+    onData: function (d) {
+      var rt = this.rt, self = this;
+      this.group = L.layerGroup();
+      ((d.coop && d.coop.sites) || []).forEach(function (s) {
+        var icon = L.divIcon({
+          className: "atlas-site atlas-site-" + s.k,
+          html: "",
+          iconSize: [22, 22],
+          iconAnchor: [11, 11],
+        });
+        var m = L.marker([s.la, s.lo], { icon: icon, title: s.n, keyboard: true, riseOnHover: true });
+        m.on("add", function () {
+          var e = m.getElement();
+          if (e) {
+            e.textContent = KIND_LETTER[s.k] || "?";
+            e.style.background = KIND_COLOUR[s.k] || "#555";
+            e.setAttribute("data-site", s.i);
+          }
+          self._style(s.i);
+        });
+        m.bindPopup(function () { return self._popup(s); }, { maxWidth: 380, className: "atlas-popup" });
+        self.markers[s.i] = m;
+        m.addTo(self.group);
+      });
+      this.sites = (d.coop && d.coop.sites) || [];
+    },
+    _style: function (id) {
+      var m = this.markers[id], e = m && m.getElement();
+      if (!e || !this.info) return;
+      var active = this.active && this.active[id];
+      e.classList.toggle("atlas-site-active", !!active);
+      e.classList.toggle("atlas-site-inactive", !active);
+      m.setZIndexOffset(active ? 1000 : 0);
+    },
+    _popup: function (s) {
+      var rt = this.rt, box = el("div", "atlas-popup-body");
+      el("div", "atlas-popup-title", s.n, box);
+      labelled(rt, box, "popup_kind", rt.t("kind_" + s.k));
+      var last = new Date(Date.parse(s.t) - 86400000).toISOString().slice(0, 10);
+      labelled(rt, box, "popup_active", fmt(rt, s.f) + " – " + fmt(rt, last));
+      if (this.info && !(this.active || {})[s.i]) el("div", "atlas-note", rt.t("popup_inactive"), box);
+      if (s.s) el("p", null, s.s, box);
+      sourcesBlock(rt, box, s);
+      return box;
+    },
+    update: function (info) {
+      if (!this.group) return;
+      this.info = info;
+      var at = A.coopAt(this.rt.data.coop || {}, info.date), active = {};
+      at.activeSites.forEach(function (i) { active[i] = true; });
+      this.active = active;
+      this.count = at.activeSites.length;
+      if (info.layers.bases) {
+        this.group.addTo(this.rt.map);
+        for (var id in this.markers) this._style(id);
+      } else {
+        this.group.remove();
+      }
+    },
+  });
+  A.bases = function (o) { return new A.Bases(o); };
+
+  A.Lines = L.Class.extend({
+    onAdd: function (rt) { this.rt = rt; this.shown = {}; this.layers = {}; },
+    onData: function (d) {
+      var rt = this.rt, self = this;
+      ((d.coop && d.coop.lines) || []).forEach(function (l) {
+        var colour = l.k === "sphere" ? "#b3001b" : l.k === "proposal" ? "#1d4e89" : "#222222";
+        var pl = L.polyline(decodeLines(l.p, d.q), { pane: "atlasLines", color: colour, weight: 3, opacity: 0.9, dashArray: "10 6" });
+        pl.bindTooltip(l.n, { sticky: true, className: "atlas-line-label" });
+        pl.bindPopup(function () {
+          var box = el("div", "atlas-popup-body");
+          el("div", "atlas-popup-title", l.n, box);
+          var last = new Date(Date.parse(l.t) - 86400000).toISOString().slice(0, 10);
+          labelled(rt, box, "popup_active", fmt(rt, l.f) + " – " + fmt(rt, last));
+          sourcesBlock(rt, box, l);
+          return box;
+        }, { maxWidth: 380, className: "atlas-popup" });
+        // a permanent label at the line's middle point
+        var pts = pl.getLatLngs(), first = Array.isArray(pts[0]) ? pts[0] : pts, mid = first[Math.floor(first.length / 2)];
+        var label = L.marker(mid, {
+          icon: L.divIcon({ className: "atlas-line-name", html: "", iconSize: null }),
+          interactive: false, keyboard: false, pane: "atlasTop",
+        });
+        label.on("add", function () { var e = label.getElement(); if (e) { e.textContent = l.n; e.style.color = colour; } });
+        self.layers[l.i] = L.layerGroup([pl, label]);
+        self.layers[l.i].lineData = l;
+      });
+    },
+    update: function (info) {
+      var at = A.coopAt(this.rt.data.coop || {}, info.date), want = {};
+      if (info.layers.lines) at.lines.forEach(function (i) { want[i] = true; });
+      for (var id in this.layers) {
+        if (want[id] && !this.shown[id]) { this.layers[id].addTo(this.rt.map); this.shown[id] = true; }
+        else if (!want[id] && this.shown[id]) { this.layers[id].remove(); delete this.shown[id]; }
+      }
+      this.count = Object.keys(this.shown).length;
+      this.names = Object.keys(this.shown).map(function (id) { return this.layers[id].lineData; }, this);
+    },
+  });
+  A.lines = function (o) { return new A.Lines(o); };
+
+  A.Diplomacy = L.Class.extend({
+    onAdd: function (rt) { this.rt = rt; this.markers = {}; this.shown = {}; },
+    onData: function (d) {
+      var rt = this.rt, self = this;
+      ((d.coop && d.coop.events) || []).forEach(function (e) {
+        var m = L.marker([e.la, e.lo], {
+          icon: L.divIcon({ className: "atlas-event atlas-event-" + (e.k || "event"), html: "", iconSize: [16, 16], iconAnchor: [8, 8] }),
+          title: e.d + " " + e.n, keyboard: true, riseOnHover: true,
+        });
+        m.on("add", function () { var x = m.getElement(); if (x) { x.textContent = "◆"; x.setAttribute("data-event", e.i); } });
+        m.bindPopup(function () {
+          var box = el("div", "atlas-popup-body");
+          el("div", "atlas-popup-title", e.n, box);
+          el("div", "atlas-now", fmt(rt, e.d) + (e.e ? " – " + fmt(rt, e.e) : ""), box);
+          labelled(rt, box, "popup_place", e.pl);
+          labelled(rt, box, "popup_who", (e.who || []).join(", "));
+          if (e.w) el("p", null, e.w, box);
+          sourcesBlock(rt, box, e);
+          return box;
+        }, { maxWidth: 380, className: "atlas-popup" });
+        self.markers[e.i] = m;
+      });
+    },
+    update: function (info) {
+      var at = A.coopAt(this.rt.data.coop || {}, info.date), want = {};
+      if (info.layers.diplomacy) at.events.forEach(function (i) { want[i] = true; });
+      for (var id in this.markers) {
+        if (want[id] && !this.shown[id]) { this.markers[id].addTo(this.rt.map); this.shown[id] = true; }
+        else if (!want[id] && this.shown[id]) { this.markers[id].remove(); delete this.shown[id]; }
+      }
+      this.count = Object.keys(this.shown).length;
+    },
+  });
+  A.diplomacy = function (o) { return new A.Diplomacy(o); };
+
   // ---------------------------------------------------------------- title and legend
   A.Title = L.Class.extend({
     onAdd: function (rt) {
@@ -671,6 +859,31 @@
           self._swatch(row, "#9a9a9a", s);
           el("span", null, rt.t("status_" + s), row);
         });
+      }
+      if (info.layers.bases && rt.layers.bases && rt.layers.bases.sites && rt.layers.bases.sites.length) {
+        el("div", "atlas-legend-head", rt.t("legend_bases"), box);
+        Object.keys(KIND_LETTER).forEach(function (k) {
+          var row = el("div", "atlas-legend-row", null, box);
+          var sw = el("span", "atlas-site atlas-site-legend", KIND_LETTER[k], row);
+          sw.style.background = KIND_COLOUR[k];
+          sw.setAttribute("aria-hidden", "true");
+          el("span", null, rt.t("kind_" + k), row);
+        });
+      }
+      if (info.layers.lines && rt.layers.lines && rt.layers.lines.count) {
+        el("div", "atlas-legend-head", rt.t("legend_lines"), box);
+        rt.layers.lines.names.forEach(function (l) {
+          var row = el("div", "atlas-legend-row", null, box);
+          var sw = el("span", "atlas-line-swatch", null, row);
+          sw.style.borderTopColor = l.k === "sphere" ? "#b3001b" : l.k === "proposal" ? "#1d4e89" : "#222222";
+          sw.setAttribute("aria-hidden", "true");
+          el("span", null, l.n, row);
+        });
+      }
+      if (info.layers.diplomacy && rt.layers.diplomacy && rt.layers.diplomacy.count) {
+        var drow = el("div", "atlas-legend-row", null, box);
+        el("span", "atlas-event atlas-event-legend", "◆", drow).setAttribute("aria-hidden", "true");
+        el("span", null, rt.t("legend_diplomacy") + " (" + rt.layers.diplomacy.count + ")", drow);
       }
       if (info.layers.changes && rt.layers.changes && rt.layers.changes.count) {
         var row = el("div", "atlas-legend-row atlas-legend-changed", null, box);
