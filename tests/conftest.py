@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import shutil
 from pathlib import Path
@@ -24,3 +25,17 @@ def mini(tmp_path: Path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(MINI, dst)
     return dst
+
+
+@contextlib.contextmanager
+def using_mini_build(tmp_path_factory):
+    """Build the mini data set and point the layers and the app at it (ATLAS_BUILD, ATLAS_DATA)."""
+    from geo.build import build
+
+    out = tmp_path_factory.mktemp("minibuild")
+    problems = build(MINI, out)
+    assert not [p for p in problems if p.level == "error"], problems
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ATLAS_BUILD", str(out))
+        mp.setenv("ATLAS_DATA", str(MINI))
+        yield out

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import using_mini_build
 from streamlit.testing.v1 import AppTest
-
-from geo.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -19,12 +18,8 @@ APP = str(ROOT / "streamlit_app.py")
 
 @pytest.fixture(scope="module", autouse=True)
 def mini_atlas(tmp_path_factory):
-    """Point the app at a build of the mini fixture."""
-    out = tmp_path_factory.mktemp("minibuild")
-    assert not [p for p in build(MINI, out) if p.level == "error"]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATLAS_BUILD", str(out))
-        mp.setenv("ATLAS_DATA", str(MINI))
+    """Point the layers and the app at a build of the mini data set."""
+    with using_mini_build(tmp_path_factory) as out:
         yield out
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import using_mini_build
 
-from geo.build import build
 from layers.export import EXPORT_QUANTUM, export, export_html, pack, requantise, restrict, steps_in
 from layers.source import display_data, get_source
 
@@ -29,13 +29,8 @@ SVG_NS = "http://www.w3.org/2000/svg"  # an XML namespace name, never fetched
 
 @pytest.fixture(scope="module", autouse=True)
 def mini_atlas(tmp_path_factory):
-    """Point the layers at a build of the mini fixture."""
-    out = tmp_path_factory.mktemp("minibuild")
-    problems = build(MINI, out)
-    assert not [p for p in problems if p.level == "error"], problems
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATLAS_BUILD", str(out))
-        mp.setenv("ATLAS_DATA", str(MINI))
+    """Point the layers and the app at a build of the mini data set."""
+    with using_mini_build(tmp_path_factory):
         yield get_source()
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import shapely
 import yaml
+from conftest import using_mini_build
 
-from geo.build import build
 from layers import elements as el
 from layers import i18n, make_base_map, make_map, palette, state_group
 from layers.source import QUANTUM, ChangeLog, display_data, display_file, encode_geometry, get_source
@@ -27,13 +27,8 @@ EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(https?:)?//""", re.I)
 
 @pytest.fixture(scope="module", autouse=True)
 def mini_atlas(tmp_path_factory):
-    """Point the layers at a build of the mini fixture."""
-    out = tmp_path_factory.mktemp("minibuild")
-    problems = build(MINI, out)
-    assert not [p for p in problems if p.level == "error"], problems
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATLAS_BUILD", str(out))
-        mp.setenv("ATLAS_DATA", str(MINI))
+    """Point the layers and the app at a build of the mini data set."""
+    with using_mini_build(tmp_path_factory):
         yield get_source()
 
 

@@ -11,10 +11,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import using_mini_build
 from streamlit.testing.v1 import AppTest
 
 from geo import cooperation
-from geo.build import build
 from layers import make_base_map, state_group
 from layers.i18n import map_strings, t
 from layers.source import coop_at, coop_data, display_data, get_source
@@ -29,11 +29,8 @@ COOP = ("bases", "lines", "diplomacy")
 
 @pytest.fixture(scope="module", autouse=True)
 def mini_atlas(tmp_path_factory):
-    out = tmp_path_factory.mktemp("minibuild")
-    assert not [p for p in build(MINI, out) if p.level == "error"]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATLAS_BUILD", str(out))
-        mp.setenv("ATLAS_DATA", str(MINI))
+    """Point the layers and the app at a build of the mini data set."""
+    with using_mini_build(tmp_path_factory):
         yield get_source()
 
 
