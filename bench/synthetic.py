@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import random
 import shutil
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -202,7 +203,10 @@ def make_data(out: Path, seed: int = 1939, n_dates: int = 150) -> Path:
     return out
 
 
-def synthetic_build(work: Path = Path("/tmp/atlas-synthetic"), seed: int = 1939) -> Path:
+SYNTHETIC_DIR = Path(tempfile.gettempdir()) / "atlas-synthetic"
+
+
+def synthetic_build(work: Path = SYNTHETIC_DIR, seed: int = 1939) -> Path:
     """Make the synthetic data and build it (cached: rebuilt only if missing); the territories.geojson path."""
     target = work / "build" / "territories.geojson"
     if target.exists():
