@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -207,9 +208,16 @@ def test_picture_shows_the_controllers_colours(tmp_path, mini_atlas, day):
 @pytest.mark.browser
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: browser test skipped")
 def test_export_works_from_file_url_with_every_request_blocked(tmp_path, mini_atlas):
+    path = export(tmp_path / "lesson.html", FIRST, LAST, ["territories", "status", "changes"], "en").resolve()
+    # Playwright's sync API refuses to run where an earlier test (Streamlit's AppTest) left an
+    # asyncio loop on the main thread, so the browser is driven from a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_drive_export_in_chromium, path).result()
+
+
+def _drive_export_in_chromium(path) -> None:
     from playwright.sync_api import sync_playwright
 
-    path = export(tmp_path / "lesson.html", FIRST, LAST, ["territories", "status", "changes"], "en").resolve()
     url = path.as_uri()
     blocked: list[str] = []
 
