@@ -33,6 +33,7 @@ from layers.view import (
     View,
     clamp,
     parse_params,
+    share_snippets,
     to_params,
 )
 
@@ -350,7 +351,19 @@ def atlas_view(src, lang: str) -> None:
         what_changed(src, lang)
     controls(lang)
     events_panel(lang)
+    share_panel(lang)
     write_url()
+
+
+def share_panel(lang: str) -> None:
+    """A link to the current view and an iframe snippet for lessons (shown as code, never as HTML)."""
+    base = getattr(getattr(st, "context", None), "url", None) or "http://localhost:8501/"
+    link, iframe = share_snippets(View(ss.date, tuple(ss.layers), ss.lang, ss.zoom, ss.center), base)
+    with st.expander(t("share_title", lang), expanded=False):
+        st.caption(t("share_link", lang))
+        st.code(link, language=None)
+        st.caption(t("share_iframe", lang))
+        st.code(iframe, language="html")
 
 
 def main() -> None:

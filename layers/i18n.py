@@ -90,6 +90,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "totals_seed": "Seed 001: about {sqmi} sq mi ({km2} km²) and {people} million people",
         "totals_territories": "Territories counted: {n}",
         "key_interwar": "Interwar 1923–1938",
+        "share_title": "Embed / share",
+        "share_link": "Link to this view",
+        "share_iframe": "Embed in a lesson page (iframe)",
     },
     "de": {
         "app_title": "Europa und die Sowjetunion, 1939–1945",
@@ -120,6 +123,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "popup_sources": "Quellen",
         "popup_notes": "Anmerkungen",
         "loading": "Der Atlas wird geladen …",
+        "share_title": "Einbetten / teilen",
+        "share_link": "Link zu dieser Ansicht",
+        "share_iframe": "In eine Unterrichtsseite einbetten (iframe)",
     },
     "th": {
         "app_title": "ยุโรปและสหภาพโซเวียต ค.ศ. 1939–1945",
@@ -142,6 +148,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "popup_until": "จนถึง",
         "popup_sources": "แหล่งที่มา",
         "loading": "กำลังโหลดแผนที่…",
+        "share_title": "ฝัง / แบ่งปัน",
+        "share_link": "ลิงก์ไปยังมุมมองนี้",
+        "share_iframe": "ฝังในหน้าบทเรียน (iframe)",
     },
 }
 

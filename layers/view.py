@@ -146,3 +146,21 @@ def to_params(view: View) -> dict[str, str]:
         "lat": f"{view.center[0]:.2f}",
         "lon": f"{view.center[1]:.2f}",
     }
+
+
+def share_snippets(view: View, base_url: str) -> tuple[str, str]:
+    """A link to the view and an <iframe> snippet that embeds it without the app's chrome.
+
+    Every value in them comes from a parsed View (never from the raw URL), and the iframe's
+    attributes are HTML-escaped, so nothing a visitor typed can reach a lesson page as markup.
+    """
+    from html import escape
+    from urllib.parse import urlencode
+
+    base = base_url.split("?")[0].rstrip("/") + "/"
+    params = to_params(view)
+    link = f"{base}?{urlencode(params)}"
+    embed = f"{base}?{urlencode({**params, 'embed': 'true'})}"
+    title = f"Atlas {view.date.isoformat()}"
+    iframe = f'<iframe src="{escape(embed)}" title="{escape(title)}" width="960" height="640" style="border:0" loading="lazy"></iframe>'
+    return link, iframe

@@ -171,3 +171,14 @@ def test_language_switch_keeps_the_view():
     at.sidebar.selectbox[0].set_value("th").run()
     assert map_state(at)["lang"] == "th" and map_state(at)["title"] == "1 กันยายน ค.ศ. 1939"
     assert "center: [45.0, 20.0]" in map_script(at) and '"zoom": 7' in map_script(at)
+
+
+def test_share_panel_gives_link_and_iframe():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["date"] = "1940-08-03"
+    at.run()
+    codes = [c.value for c in at.code]
+    assert any("date=1940-08-03" in c and c.startswith("http") for c in codes), codes
+    assert any(c.startswith("<iframe") and "embed=true" in c for c in codes), codes

@@ -235,3 +235,15 @@ def test_map_strings_cover_every_status():
     for status in ("sovereign", "annexed", "occupied", "protectorate", "client", "leased", "condominium"):
         assert strings[f"status_{status}"]
     assert i18n.t("layer_tiles", "th") == i18n.t("layer_tiles", "en")  # falls back to English
+
+
+def test_share_snippets_escape_and_embed():
+    import datetime as dt
+
+    from layers.view import View, share_snippets
+
+    view = View(dt.date(1941, 6, 22), ("territories",), "th", 5, (52.0, 25.0))
+    link, iframe = share_snippets(view, 'http://localhost:8501/?x="><script>')
+    assert link.startswith("http://localhost:8501/?date=1941-06-22") and "lang=th" in link and "<" not in link
+    assert iframe.startswith('<iframe src="http://localhost:8501/?') and "embed=true" in iframe
+    assert "<script>" not in iframe and iframe.count("<") == 2  # the iframe's own tags only
