@@ -176,7 +176,7 @@ def changes(date_from: dt.date | str, date_to: dt.date | str) -> list[dict]:
         geoms.setdefault(k, []).append(inter)
     out = []
     for k, g in groups.items():
-        area = gpd.GeoSeries(geoms[k], crs="EPSG:4326").to_crs(EQUAL_AREA).area.sum() / 1e6
+        area = area_km2(geoms[k])
         if area < 1:
             continue
         union = shapely.union_all(geoms[k])

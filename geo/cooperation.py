@@ -12,17 +12,16 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import geopandas as gpd
 import shapely
 from shapely.geometry import shape
 
+from .atlas import area_km2
 from .loading import DATA_DIR, Problem, Reader
 from .model import ATLAS_START, LAST_DAY
 
 SITE_KINDS = ("air", "armour", "chemical", "industry", "naval")
 EVENT_KINDS = ("treaty", "conference", "meeting", "decision", "military", "disclosure")
 LINE_KINDS = ("sphere", "border", "armistice", "proposal")
-EQUAL_AREA = "EPSG:8857"
 
 
 def _iso(value) -> dt.date | None:
@@ -233,7 +232,7 @@ def annexations() -> list[dict]:
     for ax in load().annexations:
         geoms = [shapes[t] for t in ax["territories"] if t in shapes]
         geom = shapely.union_all(geoms) if geoms else None
-        area = float(gpd.GeoSeries([geom], crs="EPSG:4326").to_crs(EQUAL_AREA).area.iloc[0] / 1e6) if geom is not None else 0.0
+        area = area_km2([geom]) if geom is not None else 0.0
         c = geom.representative_point() if geom is not None else None
         out.append(
             {
@@ -280,7 +279,7 @@ def soviet_totals() -> dict:
             people -= int(ax.get("population") or 0)
     kept = sorted(gained - returned)
     geom = shapely.union_all([shapes[t] for t in kept if t in shapes])
-    area = float(gpd.GeoSeries([geom], crs="EPSG:4326").to_crs(EQUAL_AREA).area.iloc[0] / 1e6)
+    area = area_km2([geom])
     return {
         "territories": kept,
         "area_km2": round(area),

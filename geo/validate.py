@@ -18,6 +18,7 @@ import shapely
 from pyproj import Transformer
 from shapely.strtree import STRtree
 
+from .atlas import EQUAL_AREA
 from .build import MANIFEST_FILE, input_hashes
 from .compose import Composer, Feature, compose
 from .cooperation import CooperationData
@@ -27,7 +28,6 @@ from .model import ATLAS_END, ATLAS_START, AtlasData, SourceRef
 from .shapes import ShapeError
 
 TOLERANCE_KM2 = 1.0
-EQUAL_AREA = "EPSG:8857"
 
 
 def _check_refs(data: AtlasData) -> list[Problem]:
